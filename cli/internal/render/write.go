@@ -1,0 +1,36 @@
+package render
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// WriteDir writes every rendered file under dir, creating directories as
+// needed; the secrets directory is owner-only.
+func WriteDir(dir string, out *Output) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("write rendered files: %w", err)
+	}
+	for _, f := range out.Files {
+		path := filepath.Join(dir, filepath.FromSlash(f.Path))
+		parent := filepath.Dir(path)
+		perm := os.FileMode(0o755)
+		if filepath.Base(parent) == SecretsDir {
+			perm = 0o700
+		}
+		if err := os.MkdirAll(parent, perm); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		if err := os.Chmod(parent, perm); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		if err := os.WriteFile(path, f.Content, os.FileMode(f.Mode)); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		if err := os.Chmod(path, os.FileMode(f.Mode)); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+	}
+	return nil
+}
