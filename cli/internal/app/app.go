@@ -78,6 +78,9 @@ built-in defaults (the write-up's stack).`,
 func commands() []*cli.Command {
 	cmds := []*cli.Command{
 		upCommand(),
+		statusCommand(),
+		verifyCommand(),
+		logsCommand(),
 		downCommand(),
 		renderCommand(),
 		configCommand(),

@@ -78,6 +78,24 @@ func desiredWithSecrets(c *cli.Context) (topology.Topology, *render.Output, secr
 	return t, out, sec, nil
 }
 
+// topologyWithSecrets loads the topology and the secrets of an existing
+// stack; a stack without secrets has never been brought up.
+func topologyWithSecrets(c *cli.Context) (topology.Topology, secrets.Secrets, error) {
+	t, err := loadTopology(c)
+	if err != nil {
+		return t, secrets.Secrets{}, err
+	}
+	store, err := secretStore()
+	if err != nil {
+		return t, secrets.Secrets{}, err
+	}
+	sec, err := store.Load(t.Project)
+	if errors.Is(err, fs.ErrNotExist) {
+		return t, sec, fmt.Errorf("project %s has no secrets in %s: it was never brought up here (run hactl up)", t.Project, store.Dir)
+	}
+	return t, sec, err
+}
+
 func indent(s string) string {
 	return "  " + strings.ReplaceAll(s, "\n", "\n  ")
 }

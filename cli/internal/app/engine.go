@@ -3,11 +3,23 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
+	"os"
 
 	"github.com/hactl/hactl/cli/internal/engine"
 	"github.com/hactl/hactl/cli/internal/engine/docker"
 )
+
+// daemonError is a missing daemon, said in one line; -v shows the cause.
+type daemonError struct {
+	host string
+	err  error
+}
+
+func (e daemonError) Error() string {
+	return "cannot reach the Docker daemon at " + e.host + ": is it running, and may this user use it?"
+}
+
+func (e daemonError) Unwrap() error { return e.err }
 
 // openEngine connects to the Docker daemon and checks it answers.
 func openEngine(ctx context.Context) (engine.Engine, error) {
@@ -18,7 +30,11 @@ func openEngine(ctx context.Context) (engine.Engine, error) {
 	if _, err := e.Ping(ctx); err != nil {
 		e.Close()
 		if errors.Is(err, engine.ErrUnavailable) {
-			return nil, fmt.Errorf("%w (is the Docker daemon running, and may this user use it?)", err)
+			host := os.Getenv("DOCKER_HOST")
+			if host == "" {
+				host = "unix:///var/run/docker.sock"
+			}
+			return nil, daemonError{host: host, err: err}
 		}
 		return nil, err
 	}

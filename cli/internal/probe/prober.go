@@ -249,3 +249,9 @@ func (p *Prober) Backends(ctx context.Context) ([]ServerStat, error) {
 	}
 	return out, nil
 }
+
+// RedisDel deletes a key on one node (the master).
+func (p *Prober) RedisDel(ctx context.Context, node, key string) error {
+	_, err := p.redisCLI(ctx, node, p.Topology.Redis.Port, p.Secrets.RedisPassword, "DEL", key)
+	return err
+}
