@@ -73,8 +73,19 @@ func networkClash(ctx context.Context, e Engine, want desired.State, have plan.O
 // except ports that one of the project's own running containers holds and
 // this plan replaces.
 func portsFree(want desired.State, p plan.Plan, have plan.Observed) error {
+	replaced := map[string]bool{}
+	for _, op := range p.Ops() {
+		if op.Action == plan.RemoveContainer {
+			replaced[op.Name] = true
+		}
+	}
 	held := map[string]bool{}
 	for _, c := range have.Containers {
+		// A stopped container holds no port, and one that stays keeps its
+		// own: only those the plan removes free their ports for the new ones.
+		if !replaced[c.Name] || (c.State != "running" && c.State != "paused" && c.State != "restarting") {
+			continue
+		}
 		for _, b := range c.Ports {
 			held[net.JoinHostPort(hostIP(b.HostIP), strconv.Itoa(int(b.HostPort)))] = true
 		}
