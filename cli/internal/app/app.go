@@ -81,10 +81,12 @@ func commands() []*cli.Command {
 		statusCommand(),
 		verifyCommand(),
 		logsCommand(),
+		failoverCommand(),
 		downCommand(),
 		renderCommand(),
 		configCommand(),
 		secretsCommand(),
+		imagesCommand(),
 	}
 	for _, c := range cmds {
 		c.OnUsageError = func(_ *cli.Context, err error, _ bool) error {

@@ -57,9 +57,11 @@ func FromOutput(out *render.Output) (State, error) {
 	st := State{Project: p.Name}
 	for _, key := range sortedKeys(p.Networks) {
 		n := p.Networks[key]
-		st.Networks = append(st.Networks, engine.NetworkSpec{
-			Name: n.Name, Driver: n.Driver, Internal: n.Internal, Labels: copyLabels(n.Labels),
-		})
+		spec := engine.NetworkSpec{Name: n.Name, Driver: n.Driver, Internal: n.Internal, Labels: copyLabels(n.Labels)}
+		if len(n.Ipam.Config) > 0 {
+			spec.Subnet, spec.IPRange = n.Ipam.Config[0].Subnet, n.Ipam.Config[0].IPRange
+		}
+		st.Networks = append(st.Networks, spec)
 	}
 	for _, key := range sortedKeys(p.Volumes) {
 		v := p.Volumes[key]
@@ -90,6 +92,11 @@ func container(p *types.Project, files []render.File, svc types.ServiceConfig) (
 		Init:       svc.Init != nil && *svc.Init,
 		Sysctls:    map[string]string(svc.Sysctls),
 	}
+	for _, host := range sortedKeys(svc.ExtraHosts) {
+		for _, addr := range svc.ExtraHosts[host] {
+			spec.ExtraHosts = append(spec.ExtraHosts, host+":"+addr)
+		}
+	}
 	if svc.StopGracePeriod != nil {
 		spec.StopTimeout = time.Duration(*svc.StopGracePeriod)
 	}
@@ -103,11 +110,12 @@ func container(p *types.Project, files []render.File, svc types.ServiceConfig) (
 		if !ok {
 			return Container{}, fmt.Errorf("network %s is not defined", key)
 		}
-		aliases := []string{svc.Name}
+		att := engine.NetworkAttachment{Network: n.Name, Aliases: []string{svc.Name}}
 		if cfg := svc.Networks[key]; cfg != nil {
-			aliases = append(aliases, cfg.Aliases...)
+			att.Aliases = append(att.Aliases, cfg.Aliases...)
+			att.IPv4 = cfg.Ipv4Address
 		}
-		spec.Networks = append(spec.Networks, engine.NetworkAttachment{Network: n.Name, Aliases: aliases})
+		spec.Networks = append(spec.Networks, att)
 	}
 	for _, port := range svc.Ports {
 		b, err := binding(port)

@@ -32,7 +32,9 @@ type Networks interface {
 	ListNetworks(ctx context.Context, labels map[string]string) ([]Network, error)
 	CreateNetwork(ctx context.Context, spec NetworkSpec) (string, error)
 	RemoveNetwork(ctx context.Context, nameOrID string) error
-	ConnectNetwork(ctx context.Context, network, container string, aliases []string) error
+	// ConnectNetwork attaches a container to att.Network with att's aliases
+	// and fixed address.
+	ConnectNetwork(ctx context.Context, container string, att NetworkAttachment) error
 	DisconnectNetwork(ctx context.Context, network, container string) error
 }
 

@@ -58,10 +58,12 @@ type File struct {
 	Content []byte
 }
 
-// NetworkAttachment connects a container to a network under DNS aliases.
+// NetworkAttachment connects a container to a network under DNS aliases,
+// at a fixed address when IPv4 is set.
 type NetworkAttachment struct {
 	Network string
 	Aliases []string
+	IPv4    string
 }
 
 // Healthcheck mirrors Docker's HEALTHCHECK.
@@ -94,7 +96,8 @@ type ContainerSpec struct {
 	Restart     string // "no", "always", "unless-stopped", "on-failure"
 	Init        bool
 	Sysctls     map[string]string
-	MemoryBytes int64 // 0 means unlimited
+	MemoryBytes int64    // 0 means unlimited
+	ExtraHosts  []string // "name:address" lines for /etc/hosts
 }
 
 // Container is what the engine reports about an existing container.
@@ -107,17 +110,22 @@ type Container struct {
 	Health   string // "", starting, healthy, unhealthy
 	Ports    []PortBinding
 	Networks []string
-	Created  time.Time
-	Started  time.Time
-	ExitCode int
+	// Endpoints are the container's network attachments, with the aliases
+	// and fixed address they were configured with.
+	Endpoints []NetworkAttachment
+	Created   time.Time
+	Started   time.Time
+	ExitCode  int
 }
 
 // Network is a user-defined network.
 type Network struct {
-	ID     string
-	Name   string
-	Driver string
-	Labels map[string]string
+	ID       string
+	Name     string
+	Driver   string
+	Internal bool
+	Subnets  []string // CIDRs
+	Labels   map[string]string
 }
 
 // NetworkSpec creates a network.
@@ -125,6 +133,8 @@ type NetworkSpec struct {
 	Name     string
 	Driver   string // "bridge" when empty
 	Internal bool
+	Subnet   string // CIDR; empty lets the engine choose
+	IPRange  string // CIDR within Subnet for addresses the engine assigns
 	Labels   map[string]string
 }
 

@@ -65,6 +65,8 @@ func (p *Prober) App(ctx context.Context, app, path string) (int, string, error)
 		return p.get(ctx, "http://127.0.0.1:"+strconv.Itoa(a.HostPort)+path)
 	}
 	url := fmt.Sprintf("http://%s:%d%s", a.Name, p.Topology.Web.Port, path)
+	ctx, cancel := context.WithTimeout(ctx, ExecTimeout)
+	defer cancel()
 	res, err := p.Engine.Exec(ctx, p.Container(p.Topology.HAProxy.Name),
 		[]string{"curl", "-sS", "--max-time", "3", "-o", "-", "-w", "\n%{http_code}", url}, nil)
 	if err != nil {

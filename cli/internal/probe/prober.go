@@ -48,7 +48,12 @@ func (p *Prober) Container(service string) string {
 	return render.ContainerName(p.Topology.Project, service)
 }
 
+// ExecTimeout bounds every command a Prober runs in a container.
+const ExecTimeout = 5 * time.Second
+
 func (p *Prober) redisCLI(ctx context.Context, service string, port int, password string, args ...string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, ExecTimeout)
+	defer cancel()
 	cmd := append([]string{"redis-cli", "-p", strconv.Itoa(port), "--no-auth-warning"}, args...)
 	res, err := p.Engine.Exec(ctx, p.Container(service), cmd, []string{"REDISCLI_AUTH=" + password})
 	if err != nil {
@@ -197,6 +202,8 @@ func describeViews(views map[string]string) string {
 
 // WebHealthy runs the web app's own health check inside its container.
 func (p *Prober) WebHealthy(ctx context.Context, app string) error {
+	ctx, cancel := context.WithTimeout(ctx, ExecTimeout)
+	defer cancel()
 	res, err := p.Engine.Exec(ctx, p.Container(app), []string{"/web", "healthcheck"}, nil)
 	if err != nil {
 		return err

@@ -54,11 +54,16 @@ func healthcheck(test ...string) *types.HealthCheckConfig {
 type builder struct {
 	t       topology.Topology
 	files   []File
+	addrs   map[string]string // fixed addresses on the back network
 	project *types.Project
 }
 
-func composeProject(t topology.Topology, files []File) *types.Project {
-	b := &builder{t: t, files: files, project: &types.Project{
+func composeProject(t topology.Topology, files []File) (*types.Project, error) {
+	addrs, err := t.BackAddresses()
+	if err != nil {
+		return nil, err
+	}
+	b := &builder{t: t, files: files, addrs: addrs, project: &types.Project{
 		Name:     t.Project,
 		Services: types.Services{},
 		Networks: types.Networks{},
@@ -75,12 +80,17 @@ func composeProject(t topology.Topology, files []File) *types.Project {
 		svc.Labels[labels.ConfigHash] = ConfigHash(svc, files)
 		b.project.Services[name] = svc
 	}
-	return b.project
+	return b.project, nil
 }
 
 func (b *builder) networks() {
 	for _, n := range []topology.Network{b.t.Networks.Front, b.t.Networks.Back} {
+		var ipam types.IPAMConfig
+		if n.Subnet != "" {
+			ipam.Config = []*types.IPAMPool{{Subnet: n.Subnet, IPRange: b.t.BackIPRange()}}
+		}
 		b.project.Networks[n.Name] = types.NetworkConfig{
+			Ipam:     ipam,
 			Name:     NetworkName(b.t.Project, n.Name),
 			Driver:   "bridge",
 			Internal: n.Internal,
@@ -131,8 +141,21 @@ func (b *builder) service(name, role, image string, nets ...string) types.Servic
 	svc.Networks = map[string]*types.ServiceNetworkConfig{}
 	for _, n := range nets {
 		svc.Networks[n] = nil
+		if n == b.t.Networks.Back.Name {
+			svc.Networks[n] = &types.ServiceNetworkConfig{Ipv4Address: b.addrs[name]}
+			svc.ExtraHosts = b.hosts()
+		}
 	}
 	return svc
+}
+
+// hosts lists every fixed address of the back network, for /etc/hosts.
+func (b *builder) hosts() types.HostsList {
+	hosts := types.HostsList{}
+	for name, addr := range b.addrs {
+		hosts[name] = []string{addr}
+	}
+	return hosts
 }
 
 // configDir bind-mounts the service's rendered config directory.

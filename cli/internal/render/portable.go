@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"fmt"
+	"strings"
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"gopkg.in/yaml.v3"
@@ -15,8 +16,8 @@ const composeHeader = `# Rendered by hactl. Both compose tools read this file:
 
 // ComposeYAML writes the project as a compose file that both docker compose
 // (v2) and docker-compose (v1) accept: the project name goes to .env rather
-// than a top-level name, ports use the short syntax, and depends_on carries
-// no "required" key.
+// than a top-level name, ports use the short syntax, extra hosts read
+// name:address, and depends_on carries no "required" key.
 func ComposeYAML(p *types.Project) ([]byte, error) {
 	raw, err := p.MarshalYAML()
 	if err != nil {
@@ -50,6 +51,11 @@ func portable(svc *yaml.Node) {
 	if deps := lookup(svc, "depends_on"); deps != nil {
 		for i := 1; i < len(deps.Content); i += 2 {
 			deleteKey(deps.Content[i], "required")
+		}
+	}
+	if hosts := lookup(svc, "extra_hosts"); hosts != nil && hosts.Kind == yaml.SequenceNode {
+		for _, h := range hosts.Content {
+			h.Value = strings.Replace(h.Value, "=", ":", 1)
 		}
 	}
 	if ports := lookup(svc, "ports"); ports != nil && ports.Kind == yaml.SequenceNode {

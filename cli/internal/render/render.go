@@ -66,7 +66,10 @@ func Render(t topology.Topology, s secrets.Secrets) (*Output, error) {
 	if err != nil {
 		return nil, err
 	}
-	project := composeProject(t, files)
+	project, err := composeProject(t, files)
+	if err != nil {
+		return nil, err
+	}
 	compose, err := ComposeYAML(project)
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"strconv"
 
 	"github.com/hactl/hactl/cli/internal/desired"
@@ -64,9 +65,30 @@ func networkClash(ctx context.Context, e Engine, want desired.State, have plan.O
 				return fmt.Errorf("a network named %s already exists and belongs to another project (%q): remove it or choose another project name",
 					n.Name, other.Labels[labels.Project])
 			}
+			if clash := overlap(n.Subnet, other.Subnets); clash != "" {
+				return fmt.Errorf("subnet %s of network %s overlaps network %s (%s): set networks.back.subnet in the topology file to a free range",
+					n.Subnet, n.Name, other.Name, clash)
+			}
 		}
 	}
 	return nil
+}
+
+// overlap returns the first of subnets that overlaps subnet.
+func overlap(subnet string, subnets []string) string {
+	if subnet == "" {
+		return ""
+	}
+	p, err := netip.ParsePrefix(subnet)
+	if err != nil {
+		return ""
+	}
+	for _, s := range subnets {
+		if q, err := netip.ParsePrefix(s); err == nil && p.Overlaps(q) {
+			return s
+		}
+	}
+	return ""
 }
 
 // portsFree checks that each port a new container publishes can be bound,

@@ -44,6 +44,7 @@ func (a *applier) dur(dst *time.Duration, src *string, field string) {
 func apply(t *Topology, f *fileTopology) []FieldError {
 	a := &applier{}
 	a.str(&t.Project, f.Project)
+	t.Networks.Back.Subnet = DefaultSubnet(t.Project)
 	if n := f.Networks; n != nil {
 		a.network(&t.Networks.Front, n.Front)
 		a.network(&t.Networks.Back, n.Back)
@@ -72,6 +73,7 @@ func (a *applier) network(dst *Network, src *fileNetwork) {
 	}
 	a.str(&dst.Name, src.Name)
 	a.bool(&dst.Internal, src.Internal)
+	a.str(&dst.Subnet, src.Subnet)
 }
 
 func (a *applier) redis(dst *Redis, src *fileRedis) {

@@ -1,6 +1,8 @@
 package topology
 
 import (
+	"fmt"
+	"hash/fnv"
 	"time"
 
 	"github.com/hactl/hactl/cli/internal/catalog"
@@ -17,7 +19,7 @@ func Default() Topology {
 		Project: DefaultProject,
 		Networks: Networks{
 			Front: Network{Name: "front"},
-			Back:  Network{Name: "back", Internal: true},
+			Back:  Network{Name: "back", Internal: true, Subnet: DefaultSubnet(DefaultProject)},
 		},
 		Redis: Redis{
 			Replicas:           2,
@@ -69,4 +71,14 @@ func Default() Topology {
 			Web:      "web:v1",
 		},
 	}
+}
+
+// DefaultSubnet is the back network's subnet when the file names none: a
+// /24 in 10.200.0.0/13 chosen by a hash of the project name, so that two
+// projects rarely collide and Docker's default pools never do.
+func DefaultSubnet(project string) string {
+	h := fnv.New32a()
+	h.Write([]byte(project))
+	n := h.Sum32() % (8 * 256)
+	return fmt.Sprintf("10.%d.%d.0/24", 200+n/256, n%256)
 }

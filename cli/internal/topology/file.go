@@ -20,6 +20,7 @@ type fileNetworks struct {
 type fileNetwork struct {
 	Name     *string `yaml:"name"`
 	Internal *bool   `yaml:"internal"`
+	Subnet   *string `yaml:"subnet"`
 }
 
 type fileRedis struct {

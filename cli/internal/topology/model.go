@@ -30,6 +30,11 @@ type Networks struct {
 type Network struct {
 	Name     string // compose network key; the engine name is <project>_<name>
 	Internal bool   // no route to the outside world
+	// Subnet (back network only) holds a fixed address for every container
+	// on it, written into each container's /etc/hosts: Redis and Sentinel
+	// then resolve each other's names without DNS, which stalls for seconds
+	// on a stopped container's name.
+	Subnet string
 }
 
 // Redis describes the Redis master, its replicas and the Sentinels.

@@ -78,6 +78,12 @@ func validate(t Topology) []FieldError {
 	if t.Networks.Front.Name == t.Networks.Back.Name {
 		c.add("networks.back.name", "must differ from networks.front.name, both are %q", t.Networks.Back.Name)
 	}
+	if p, err := netip.ParsePrefix(t.Networks.Back.Subnet); err != nil || !p.Addr().Is4() || p.Bits() > maxPrefixLen || p.Bits() < minPrefixLen {
+		c.add("networks.back.subnet", "must be an IPv4 subnet from /16 to /25 such as 10.200.0.0/24, got %q", t.Networks.Back.Subnet)
+	}
+	if t.Networks.Front.Subnet != "" {
+		c.add("networks.front.subnet", "is not used: only the back network has fixed addresses")
+	}
 	if t.Networks.Front.Internal {
 		c.add("networks.front.internal", "must be false: HAProxy publishes its port through the front network")
 	}

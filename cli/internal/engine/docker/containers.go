@@ -73,6 +73,21 @@ func containerFromInspect(resp container.InspectResponse) engine.Container {
 			c.Networks = append(c.Networks, name)
 		}
 		sort.Strings(c.Networks)
+		for _, name := range c.Networks {
+			ep := ns.Networks[name]
+			att := engine.NetworkAttachment{Network: name}
+			if ep != nil {
+				for _, a := range ep.Aliases {
+					if !strings.HasPrefix(resp.ID, a) {
+						att.Aliases = append(att.Aliases, a)
+					}
+				}
+				if ep.IPAMConfig != nil {
+					att.IPv4 = ep.IPAMConfig.IPv4Address
+				}
+			}
+			c.Endpoints = append(c.Endpoints, att)
+		}
 	}
 	if !hasBindings(published) && resp.ContainerJSONBase != nil && resp.HostConfig != nil {
 		published = resp.HostConfig.PortBindings

@@ -55,7 +55,7 @@ func (e *Engine) CreateContainer(ctx context.Context, spec engine.ContainerSpec)
 func (e *Engine) finishCreate(ctx context.Context, id string, spec engine.ContainerSpec, archive *bytes.Buffer) error {
 	if len(spec.Networks) > 1 {
 		for _, att := range spec.Networks[1:] {
-			if err := e.ConnectNetwork(ctx, att.Network, id, att.Aliases); err != nil {
+			if err := e.ConnectNetwork(ctx, id, att); err != nil {
 				return fmt.Errorf("create container %s: %w", spec.Name, err)
 			}
 		}
@@ -113,6 +113,7 @@ func buildCreateConfig(spec engine.ContainerSpec) (*container.Config, *container
 		Mounts:        mounts,
 		RestartPolicy: restart,
 		Sysctls:       spec.Sysctls,
+		ExtraHosts:    spec.ExtraHosts,
 	}
 	hostCfg.Memory = spec.MemoryBytes
 	if spec.Init {
@@ -125,7 +126,7 @@ func buildCreateConfig(spec engine.ContainerSpec) (*container.Config, *container
 		first := spec.Networks[0]
 		hostCfg.NetworkMode = container.NetworkMode(first.Network)
 		netCfg = &network.NetworkingConfig{EndpointsConfig: map[string]*network.EndpointSettings{
-			first.Network: {Aliases: first.Aliases},
+			first.Network: endpoint(first),
 		}}
 	}
 	return cfg, hostCfg, netCfg, nil
@@ -234,4 +235,13 @@ func healthConfig(h *engine.Healthcheck) *container.HealthConfig {
 		StartPeriod: h.StartPeriod,
 		Retries:     h.Retries,
 	}
+}
+
+// endpoint is the endpoint configuration of one network attachment.
+func endpoint(att engine.NetworkAttachment) *network.EndpointSettings {
+	ep := &network.EndpointSettings{Aliases: att.Aliases}
+	if att.IPv4 != "" {
+		ep.IPAMConfig = &network.EndpointIPAMConfig{IPv4Address: att.IPv4}
+	}
+	return ep
 }

@@ -122,7 +122,7 @@ func TestNotFound(t *testing.T) {
 		"Logs":              e.Logs(ctx, missing, engine.LogOptions{}, &strings.Builder{}),
 		"Stats":             func() error { _, err := e.Stats(ctx, missing); return err }(),
 		"RemoveNetwork":     e.RemoveNetwork(ctx, missing),
-		"ConnectNetwork":    e.ConnectNetwork(ctx, missing, missing, nil),
+		"ConnectNetwork":    e.ConnectNetwork(ctx, missing, engine.NetworkAttachment{Network: missing}),
 		"DisconnectNetwork": e.DisconnectNetwork(ctx, missing, missing),
 		"RemoveVolume":      e.RemoveVolume(ctx, missing),
 		"InspectImage":      func() error { _, err := e.InspectImage(ctx, missing+":latest"); return err }(),

@@ -18,7 +18,13 @@ func (e *Engine) ListNetworks(ctx context.Context, labels map[string]string) ([]
 	}
 	out := make([]engine.Network, 0, len(list))
 	for _, n := range list {
-		out = append(out, engine.Network{ID: n.ID, Name: n.Name, Driver: n.Driver, Labels: n.Labels})
+		net := engine.Network{ID: n.ID, Name: n.Name, Driver: n.Driver, Internal: n.Internal, Labels: n.Labels}
+		for _, pool := range n.IPAM.Config {
+			if pool.Subnet != "" {
+				net.Subnets = append(net.Subnets, pool.Subnet)
+			}
+		}
+		out = append(out, net)
 	}
 	return out, nil
 }
@@ -33,11 +39,15 @@ func (e *Engine) CreateNetwork(ctx context.Context, spec engine.NetworkSpec) (st
 	}
 	// The client asks the daemon to reject duplicate names (CheckDuplicate)
 	// on API versions that need it.
-	resp, err := e.cli.NetworkCreate(ctx, spec.Name, network.CreateOptions{
+	opts := network.CreateOptions{
 		Driver:   driver,
 		Internal: spec.Internal,
 		Labels:   spec.Labels,
-	})
+	}
+	if spec.Subnet != "" {
+		opts.IPAM = &network.IPAM{Driver: "default", Config: []network.IPAMConfig{{Subnet: spec.Subnet, IPRange: spec.IPRange}}}
+	}
+	resp, err := e.cli.NetworkCreate(ctx, spec.Name, opts)
 	if cerrdefs.IsConflict(err) {
 		return "", fmt.Errorf("create network %s: a network with that name already exists: %w", spec.Name, err)
 	}
@@ -53,14 +63,15 @@ func (e *Engine) RemoveNetwork(ctx context.Context, nameOrID string) error {
 }
 
 // ConnectNetwork connects a container to a network under the given DNS
-// aliases. The network must exist even when the container is not running
-// (the daemon itself would only notice at the next start).
-func (e *Engine) ConnectNetwork(ctx context.Context, networkName, containerName string, aliases []string) error {
-	if _, err := e.cli.NetworkInspect(ctx, networkName, network.InspectOptions{}); err != nil {
-		return wrapErr(err, "connect container %s to network %s", containerName, networkName)
+// aliases, at the given fixed address if any. The network must exist even
+// when the container is not running (the daemon itself would only notice at
+// the next start).
+func (e *Engine) ConnectNetwork(ctx context.Context, containerName string, att engine.NetworkAttachment) error {
+	if _, err := e.cli.NetworkInspect(ctx, att.Network, network.InspectOptions{}); err != nil {
+		return wrapErr(err, "connect container %s to network %s", containerName, att.Network)
 	}
-	err := e.cli.NetworkConnect(ctx, networkName, containerName, &network.EndpointSettings{Aliases: aliases})
-	return wrapErr(err, "connect container %s to network %s", containerName, networkName)
+	err := e.cli.NetworkConnect(ctx, att.Network, containerName, endpoint(att))
+	return wrapErr(err, "connect container %s to network %s", containerName, att.Network)
 }
 
 // DisconnectNetwork disconnects a container from a network, even a stopped

@@ -31,7 +31,7 @@ func TestNetworkAliases(t *testing.T) {
 		t.Errorf("alpha (alias on a network the client is not on) resolved: %q", res.Stdout)
 	}
 
-	if err := e.ConnectNetwork(ctx, netA, client, []string{"gamma"}); err != nil {
+	if err := e.ConnectNetwork(ctx, client, engine.NetworkAttachment{Network: netA, Aliases: []string{"gamma"}}); err != nil {
 		t.Fatal(err)
 	}
 	if res := resolve("alpha"); res.ExitCode != 0 {

@@ -34,8 +34,10 @@ func (c *container) snapshot() engine.Container {
 	out.Labels = maps.Clone(c.info.Labels)
 	out.Ports = slices.Clone(c.info.Ports)
 	out.Networks = nil
+	out.Endpoints = nil
 	for _, a := range c.nets {
 		out.Networks = append(out.Networks, a.Network)
+		out.Endpoints = append(out.Endpoints, engine.NetworkAttachment{Network: a.Network, Aliases: slices.Clone(a.Aliases), IPv4: a.IPv4})
 	}
 	sort.Strings(out.Networks)
 	return out

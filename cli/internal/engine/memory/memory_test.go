@@ -116,7 +116,7 @@ func TestNotFound(t *testing.T) {
 		"logs":       e.Logs(ctx, "x", engine.LogOptions{}, &bytes.Buffer{}),
 		"stats":      func() error { _, err := e.Stats(ctx, "x"); return err }(),
 		"rm network": e.RemoveNetwork(ctx, "x"),
-		"connect":    e.ConnectNetwork(ctx, "x", "y", nil),
+		"connect":    e.ConnectNetwork(ctx, "y", engine.NetworkAttachment{Network: "x"}),
 		"disconnect": e.DisconnectNetwork(ctx, "x", "y"),
 		"rm volume":  e.RemoveVolume(ctx, "x"),
 		"image":      func() error { _, err := e.InspectImage(ctx, "x"); return err }(),
@@ -185,8 +185,8 @@ func TestNetworks(t *testing.T) {
 	if internal, ok := e.NetworkInternal("p_back"); !ok || !internal {
 		t.Errorf("p_back internal = %v, %v", internal, ok)
 	}
-	must(t, e.ConnectNetwork(ctx, "p_front", "p-redis-1", []string{"redis-1", "cache"}))
-	if err := e.ConnectNetwork(ctx, "p_front", "p-redis-1", nil); !errors.Is(err, ErrConflict) {
+	must(t, e.ConnectNetwork(ctx, "p-redis-1", engine.NetworkAttachment{Network: "p_front", Aliases: []string{"redis-1", "cache"}}))
+	if err := e.ConnectNetwork(ctx, "p-redis-1", engine.NetworkAttachment{Network: "p_front"}); !errors.Is(err, ErrConflict) {
 		t.Errorf("connect twice: %v", err)
 	}
 	c, _ := e.InspectContainer(ctx, "p-redis-1")

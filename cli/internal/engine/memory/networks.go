@@ -67,7 +67,7 @@ func (e *Engine) CreateNetwork(ctx context.Context, spec engine.NetworkSpec) (st
 	}
 	id := e.newID("network")
 	e.networks[spec.Name] = &network{
-		info:     engine.Network{ID: id, Name: spec.Name, Driver: driver, Labels: labels},
+		info:     engine.Network{ID: id, Name: spec.Name, Driver: driver, Internal: spec.Internal, Subnets: subnets(spec), Labels: labels},
 		internal: spec.Internal,
 	}
 	return id, nil
@@ -93,7 +93,8 @@ func (e *Engine) RemoveNetwork(ctx context.Context, nameOrID string) error {
 }
 
 // ConnectNetwork attaches a container to a network under DNS aliases.
-func (e *Engine) ConnectNetwork(ctx context.Context, networkName, containerName string, aliases []string) error {
+func (e *Engine) ConnectNetwork(ctx context.Context, containerName string, att engine.NetworkAttachment) error {
+	networkName := att.Network
 	what := networkName + " " + containerName
 	if err := e.begin(ctx, OpConnectNetwork, what); err != nil {
 		return err
@@ -111,7 +112,7 @@ func (e *Engine) ConnectNetwork(ctx context.Context, networkName, containerName 
 	if c.attached(n.info.Name) >= 0 {
 		return opErr(OpConnectNetwork, what, fmt.Errorf("endpoint with name %s already exists in network %s: %w", c.info.Name, n.info.Name, ErrConflict))
 	}
-	c.nets = append(c.nets, engine.NetworkAttachment{Network: n.info.Name, Aliases: slices.Clone(aliases)})
+	c.nets = append(c.nets, engine.NetworkAttachment{Network: n.info.Name, Aliases: slices.Clone(att.Aliases), IPv4: att.IPv4})
 	return nil
 }
 
@@ -148,4 +149,11 @@ func (e *Engine) NetworkInternal(nameOrID string) (internal, ok bool) {
 		return false, false
 	}
 	return n.internal, true
+}
+
+func subnets(spec engine.NetworkSpec) []string {
+	if spec.Subnet == "" {
+		return nil
+	}
+	return []string{spec.Subnet}
 }
