@@ -9,7 +9,6 @@ import (
 	"github.com/hactl/hactl/cli/internal/converge"
 	"github.com/hactl/hactl/cli/internal/desired"
 	"github.com/hactl/hactl/cli/internal/plan"
-	"github.com/hactl/hactl/cli/internal/ui"
 )
 
 // ImageEnsurer makes sure images exist, building those hactl can build.
@@ -56,9 +55,6 @@ func Up(ctx context.Context, e Engine, want desired.State, opts UpOptions) (UpRe
 			return res, err
 		}
 	}
-	for _, op := range p.Ops() {
-		ui.From(ctx).Event(ui.Event{Time: time.Now(), Object: objectOf(op), Status: ui.Note, Text: "planned: " + string(op.Action) + reason(op)})
-	}
 	res.Result, err = converge.Execute(ctx, e, p, opts.Waiter, converge.Options{KeepOnFailure: opts.KeepOnFailure})
 	res.Elapsed = time.Since(start)
 	return res, err
@@ -75,18 +71,4 @@ func imagesToCreate(p plan.Plan) []string {
 	}
 	sort.Strings(refs)
 	return refs
-}
-
-func objectOf(op plan.Op) string {
-	if op.Service != "" {
-		return op.Service
-	}
-	return op.Name
-}
-
-func reason(op plan.Op) string {
-	if op.Reason == "" {
-		return ""
-	}
-	return " (" + op.Reason + ")"
 }
