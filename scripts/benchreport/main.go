@@ -50,6 +50,7 @@ type report struct {
 	Detected         *float64 `json:"detected_ms"`
 	Promoted         *float64 `json:"promoted_ms"`
 	Healed           *float64 `json:"healed_ms"`
+	Failovers        int      `json:"failovers"`
 	Counts           struct {
 		Acknowledged int `json:"acknowledged_writes"`
 		FailedWrites int `json:"failed_writes"`
@@ -77,18 +78,21 @@ func failoverTable(dir string) (string, error) {
 		byMode[r.Mode] = append(byMode[r.Mode], r)
 	}
 	var b strings.Builder
-	b.WriteString("| mode | drills | passed | write unavailability ms (min / median / max) | longest write stall ms | +odown ms | +switch-master ms | failed writes | acknowledged | lost writes (min / median / max) | p99 ms | reconverged after heal ms |\n")
-	b.WriteString("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
+	b.WriteString("| mode | drills | passed | drills with a false failover | write unavailability ms (min / median / max) | longest write stall ms | +odown ms | +switch-master ms | failed writes | acknowledged | lost writes (min / median / max) | p99 ms | reconverged after heal ms |\n")
+	b.WriteString("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
 	for _, mode := range []string{"kill", "stop", "pause", "disconnect"} {
 		rs := byMode[mode]
 		if len(rs) == 0 {
 			continue
 		}
-		passed := 0
+		passed, falses := 0, 0
 		var unavail, stall, odown, promoted, failed, acked, lost, p99, healed []float64
 		for _, r := range rs {
 			if r.Pass {
 				passed++
+			}
+			if r.Failovers > 1 {
+				falses++
 			}
 			unavail = append(unavail, r.WriteUnavailable)
 			stall = append(stall, r.WriteStall)
@@ -106,8 +110,8 @@ func failoverTable(dir string) (string, error) {
 				healed = append(healed, *r.Healed)
 			}
 		}
-		fmt.Fprintf(&b, "| %s | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
-			mode, len(rs), passed, spread(unavail), spread(stall), spread(odown), spread(promoted),
+		fmt.Fprintf(&b, "| %s | %d | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+			mode, len(rs), passed, falses, spread(unavail), spread(stall), spread(odown), spread(promoted),
 			spread(failed), spread(acked), spread(lost), spread(p99), spread(healed))
 	}
 	return b.String(), nil

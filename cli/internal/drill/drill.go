@@ -224,6 +224,14 @@ func (d *Drill) isWebApp(name string) bool {
 	return false
 }
 
+// wantFailovers is how many master switches the drill should cause.
+func (d *Drill) wantFailovers() int {
+	if d.Options.Target == TargetMaster {
+		return 1
+	}
+	return 0
+}
+
 // Targets lists what a topology can drill.
 func Targets(apps []string) []string {
 	return append([]string{TargetMaster, TargetReplica, TargetSentinel, TargetHAProxy}, apps...)
@@ -347,6 +355,12 @@ func (d *Drill) finish(ctx context.Context) {
 	}
 	if d.Options.Target == TargetMaster && r.Recovered && r.After.Master == r.Before.Master {
 		r.Problems = append(r.Problems, "the master did not change")
+	}
+	switch want := d.wantFailovers(); {
+	case r.Failovers > want:
+		r.Problems = append(r.Problems, fmt.Sprintf("%d failovers for one fault, want %d: a false failover followed", r.Failovers, want))
+	case r.Failovers < want && r.Recovered:
+		r.Problems = append(r.Problems, "the Sentinels logged no +switch-master")
 	}
 	if d.isWebApp(d.Options.Target) && r.Counts.Failed > 0 {
 		r.Problems = append(r.Problems, fmt.Sprintf("%d client requests failed while a web app was down", r.Counts.Failed))

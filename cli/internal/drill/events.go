@@ -59,3 +59,16 @@ func First(events []Event, name, prefix string, since time.Time) (Event, bool) {
 	}
 	return best, found
 }
+
+// Switches counts the distinct master switches (+switch-master from one
+// master to another) at or after since. Every Sentinel reports each switch;
+// they count once.
+func Switches(events []Event, since time.Time) int {
+	seen := map[string]bool{}
+	for _, e := range events {
+		if e.Name == "+switch-master" && !e.Time.Before(since) {
+			seen[e.Detail] = true
+		}
+	}
+	return len(seen)
+}

@@ -28,6 +28,7 @@ func (r *Report) Write(w io.Writer) error {
 			row(e.name, "+%s", ms(*e.at))
 		}
 	}
+	row("failovers", "%d", r.Failovers)
 	if r.RecoveredIn != nil {
 		row("writes back", "+%s", ms(*r.RecoveredIn))
 	}

@@ -52,6 +52,9 @@ type Report struct {
 	SDown    *Millis `json:"sdown_ms,omitempty"`    // first +sdown of the target
 	Elected  *Millis `json:"elected_ms,omitempty"`  // +elected-leader
 	Promoted *Millis `json:"promoted_ms,omitempty"` // +switch-master
+	// Failovers counts the distinct master switches the Sentinels made
+	// after the fault: one for a master drill, none otherwise.
+	Failovers int `json:"failovers"`
 
 	WriteUnavailable Millis         `json:"write_unavailable_ms"`
 	WriteStall       Millis         `json:"write_stall_ms"`       // longest time without an acknowledged write
@@ -128,4 +131,5 @@ func (r *Report) Analyse(samples []Sample, events []Event) {
 	if e, ok := First(events, "+switch-master", "", r.FaultAt); ok {
 		r.Promoted = since(r.FaultAt, e.Time)
 	}
+	r.Failovers = Switches(events, r.FaultAt)
 }

@@ -178,6 +178,9 @@ func TestAnalyse(t *testing.T) {
 	if time.Duration(rep.Latency.Max) != 900*time.Millisecond {
 		t.Errorf("max latency = %s", time.Duration(rep.Latency.Max))
 	}
+	if rep.Failovers != 1 {
+		t.Errorf("failovers = %d, want 1", rep.Failovers)
+	}
 	if len(rep.Events) != 4 {
 		t.Errorf("events kept = %d, want the 4 from a second before the fault on", len(rep.Events))
 	}
@@ -196,5 +199,18 @@ func TestStall(t *testing.T) {
 	}
 	if got := Stall(nil, Write, t0); got != 0 {
 		t.Fatalf("stall of nothing = %s", got)
+	}
+}
+
+func TestSwitchesCountsEachFailoverOnce(t *testing.T) {
+	ev := []Event{
+		{Time: at(100), Name: "+switch-master", Detail: "mymaster redis-1 6379 redis-2 6379"},
+		{Time: at(101), Name: "+switch-master", Detail: "mymaster redis-1 6379 redis-2 6379"},
+		{Time: at(102), Name: "+switch-master", Detail: "mymaster redis-1 6379 redis-2 6379"},
+		{Time: at(900), Name: "+switch-master", Detail: "mymaster redis-2 6379 redis-3 6379"},
+		{Time: at(-100), Name: "+switch-master", Detail: "mymaster redis-3 6379 redis-1 6379"},
+	}
+	if got := Switches(ev, t0); got != 2 {
+		t.Fatalf("switches = %d, want 2 (one real failover and one false one after it)", got)
 	}
 }
