@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/urfave/cli/v2"
 
@@ -106,7 +107,21 @@ func before(c *cli.Context) error {
 	}
 	p := ui.New(mode, c.App.ErrWriter)
 	c.Context = ui.With(c.Context, p)
+	c.App.Writer = &resultWriter{w: c.App.Writer, finish: p.Close}
 	return nil
+}
+
+// resultWriter ends the progress output before the first result is
+// written, so that a redrawn progress block never covers results.
+type resultWriter struct {
+	w      io.Writer
+	finish func()
+	once   sync.Once
+}
+
+func (r *resultWriter) Write(p []byte) (int, error) {
+	r.once.Do(r.finish)
+	return r.w.Write(p)
 }
 
 func after(c *cli.Context) error {

@@ -284,7 +284,7 @@ func (d *Drill) waitHealthy(ctx context.Context, timeout time.Duration) error {
 		if time.Now().After(deadline) {
 			return fmt.Errorf("the stack did not reconverge within %s: %w", timeout, last)
 		}
-		if err := sleep(ctx, 250*time.Millisecond); err != nil {
+		if err := sleep(ctx, time.Second); err != nil {
 			return err
 		}
 	}

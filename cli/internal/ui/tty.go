@@ -18,6 +18,7 @@ type ttyPrinter struct {
 	drawn  int
 	ticker *time.Ticker
 	done   chan struct{}
+	closed bool
 }
 
 var spinner = []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
@@ -34,7 +35,9 @@ func (p *ttyPrinter) loop() {
 		select {
 		case <-p.ticker.C:
 			p.mu.Lock()
-			p.redraw()
+			if !p.closed {
+				p.redraw()
+			}
 			p.mu.Unlock()
 		case <-p.done:
 			return
@@ -45,6 +48,9 @@ func (p *ttyPrinter) loop() {
 func (p *ttyPrinter) Event(e Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.closed {
+		return
+	}
 	if _, ok := p.lines[e.Object]; !ok {
 		p.order = append(p.order, e.Object)
 	}
@@ -84,6 +90,10 @@ func (p *ttyPrinter) redraw() {
 }
 
 func (p *ttyPrinter) printAbove(line string) {
+	if p.closed {
+		fmt.Fprintln(p.w, line)
+		return
+	}
 	if p.drawn > 0 {
 		fmt.Fprintf(p.w, "\x1b[%dA", p.drawn)
 		for i := 0; i < p.drawn; i++ {
@@ -108,10 +118,19 @@ func (p *ttyPrinter) Warnf(format string, args ...any) {
 	p.printAbove("warning: " + fmt.Sprintf(format, args...))
 }
 
+// Close draws the block a last time and leaves it: later output goes
+// below it. Closing twice is harmless.
 func (p *ttyPrinter) Close() {
-	p.ticker.Stop()
-	close(p.done)
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.redraw()
+	if p.closed {
+		return
+	}
+	p.ticker.Stop()
+	close(p.done)
+	if len(p.order) > 0 {
+		p.redraw()
+	}
+	p.closed = true
+	p.drawn = 0
 }

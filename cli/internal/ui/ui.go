@@ -62,7 +62,8 @@ type Printer interface {
 	Infof(format string, args ...any)
 	// Warnf prints a warning, in every mode.
 	Warnf(format string, args ...any)
-	// Close finishes the output.
+	// Close finishes the progress output; call it before printing results
+	// to stdout. Closing twice is harmless.
 	Close()
 }
 
@@ -100,6 +101,10 @@ func From(ctx context.Context) Printer {
 	}
 	return &plainPrinter{w: io.Discard, start: time.Now()}
 }
+
+// Finish ends the context's progress output, so that results printed next
+// are not drawn over.
+func Finish(ctx context.Context) { From(ctx).Close() }
 
 // Step reports that work on object started, and returns a function that
 // reports its end: nil error for done, else failed.
