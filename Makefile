@@ -5,7 +5,7 @@
 
 GO      ?= go
 FILE    ?= examples/article.yaml
-VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+VERSION ?= 0.1.0-$(shell git describe --always --dirty 2>/dev/null || echo dev)
 PKG     := github.com/hactl/hactl
 HACTL   := bin/hactl
 

@@ -7,6 +7,7 @@
 //	bench report -dir RESULTS -into BENCHMARKS.md -command '...' -machine '...'
 //	bench field KEY < object.json       (prints one string field of a JSON object)
 //	bench seconds 15s                   (a wrk duration in whole seconds)
+//	bench master < status.json          (the container whose live role is master, from hactl status --json)
 package main
 
 import (
@@ -28,7 +29,7 @@ func main() {
 
 func run(args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: bench topology|report|field|seconds ...")
+		return fmt.Errorf("usage: bench topology|report|field|master|seconds ...")
 	}
 	switch args[0] {
 	case "topology":
@@ -49,6 +50,25 @@ func run(args []string) error {
 		}
 		fmt.Println(v)
 		return nil
+	case "master":
+		var rows []struct {
+			Container string `json:"container"`
+			LiveRole  string `json:"live_role"`
+		}
+		if err := json.NewDecoder(os.Stdin).Decode(&rows); err != nil {
+			return fmt.Errorf("master: %w", err)
+		}
+		var masters []string
+		for _, r := range rows {
+			if r.LiveRole == "master" {
+				masters = append(masters, r.Container)
+			}
+		}
+		if len(masters) != 1 {
+			return fmt.Errorf("master: want exactly one container with live role master, got %q", masters)
+		}
+		fmt.Println(masters[0])
+		return nil
 	case "seconds":
 		if len(args) != 2 {
 			return fmt.Errorf("usage: bench seconds DURATION")
@@ -60,7 +80,7 @@ func run(args []string) error {
 		fmt.Println(s)
 		return nil
 	}
-	return fmt.Errorf("unknown command %q: want topology, report, field or seconds", args[0])
+	return fmt.Errorf("unknown command %q: want topology, report, field, master or seconds", args[0])
 }
 
 // wrkSeconds reads a duration the way wrk does (a bare number is seconds;

@@ -15,6 +15,7 @@ import (
 
 // wrkRun is one wrk run, from the "BENCH {json}" line of scripts/bench/kv.lua.
 type wrkRun struct {
+	Name          string  `json:"-"` // <target>__<route>__<run>
 	Route         string  `json:"route"`
 	Requests      int64   `json:"requests"`
 	DurationUs    int64   `json:"duration_us"`
@@ -76,6 +77,7 @@ func loadHTTP(dir string) (map[httpKey][]wrkRun, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", f, err)
 		}
+		r.Name = strings.TrimSuffix(filepath.Base(f), ".txt")
 		k := httpKey{parts[0], parts[1]}
 		out[k] = append(out[k], r)
 	}
@@ -310,6 +312,90 @@ func loadCommands(dir string) ([]command, error) {
 		f := strings.SplitN(line, "\t", 3)
 		if len(f) == 3 {
 			out = append(out, command{f[0], f[1], f[2]})
+		}
+	}
+	return out, nil
+}
+
+// cpuRun is the CPU time spent during one measured wrk run, in ns: the
+// machine's busy time, each container's, and wrk's own.
+type cpuRun struct {
+	Machine    float64
+	Containers map[string]float64 // container name → ns
+	Wrk        float64
+}
+
+func readCounters(path string) (map[string]float64, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]float64{}
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Split(line, "\t")
+		if len(f) != 2 {
+			continue
+		}
+		v, err := strconv.ParseFloat(f[1], 64)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %q: %w", path, line, err)
+		}
+		out[f[0]] = v
+	}
+	return out, nil
+}
+
+// loadCPU reads cpu/<target>__<route>__<run>.{before,after,wrk}.
+func loadCPU(dir string) (map[string]cpuRun, error) {
+	files, _ := filepath.Glob(filepath.Join(dir, "cpu", "*.before"))
+	out := map[string]cpuRun{}
+	for _, f := range files {
+		base := strings.TrimSuffix(f, ".before")
+		before, err := readCounters(f)
+		if err != nil {
+			return nil, err
+		}
+		after, err := readCounters(base + ".after")
+		if err != nil {
+			continue // the run did not finish
+		}
+		run := cpuRun{Machine: after["machine"] - before["machine"], Containers: map[string]float64{}}
+		for name, v := range after {
+			if b, ok := before[name]; ok && name != "machine" {
+				run.Containers[name] = v - b
+			}
+		}
+		if data, err := os.ReadFile(base + ".wrk"); err == nil {
+			// bash's time with TIMEFORMAT='%3U %3S': user and system seconds.
+			fields := strings.Fields(string(data))
+			if len(fields) >= 2 {
+				u, _ := strconv.ParseFloat(fields[len(fields)-2], 64)
+				s, _ := strconv.ParseFloat(fields[len(fields)-1], 64)
+				run.Wrk = (u + s) * 1e9
+			}
+		}
+		out[filepath.Base(base)] = run
+	}
+	return out, nil
+}
+
+// loadLines reads the distinct non-empty lines of a file, in order; none if
+// it does not exist.
+func loadLines(path string) ([]string, error) {
+	data, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line != "" && !seen[line] {
+			seen[line] = true
+			out = append(out, line)
 		}
 	}
 	return out, nil

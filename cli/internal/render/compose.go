@@ -97,7 +97,7 @@ func (b *builder) networks() {
 			Labels: types.Labels{
 				labels.Project: b.t.Project,
 				labels.Network: n.Name,
-				labels.Version: version.Version,
+				labels.Version: version.Label(),
 				labels.Managed: "true",
 			},
 		}
@@ -116,7 +116,7 @@ func (b *builder) volume(name string) {
 		Labels: types.Labels{
 			labels.Project: b.t.Project,
 			labels.Volume:  name,
-			labels.Version: version.Version,
+			labels.Version: version.Label(),
 			labels.Managed: "true",
 		},
 	}
@@ -134,7 +134,7 @@ func (b *builder) service(name, role, image string, nets ...string) types.Servic
 		labels.Service:         name,
 		labels.ContainerNumber: "1",
 		labels.OneOff:          "False",
-		labels.Version:         version.Version,
+		labels.Version:         version.Label(),
 		labels.Managed:         "true",
 		labels.Role:            role,
 	}

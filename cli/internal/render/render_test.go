@@ -1,6 +1,8 @@
 package render_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -210,5 +212,23 @@ func TestDurationAndBufSize(t *testing.T) {
 	}
 	if got := render.BufSize(16 << 10); got < 3*(16<<10) || got%4096 != 0 {
 		t.Errorf("BufSize(16KiB) = %d: too small for a percent-encoded value or not page-aligned", got)
+	}
+}
+
+func TestWriteDirKeepsCredentialsOwnerOnly(t *testing.T) {
+	out := renderDefault(t)
+	dir := t.TempDir()
+	if err := render.WriteDir(dir, out); err != nil {
+		t.Fatal(err)
+	}
+	for _, sub := range []string{"secrets", "redis-1", "sentinel-2", "haproxy"} {
+		info, err := os.Stat(filepath.Join(dir, sub))
+		if err != nil || info.Mode().Perm() != 0o700 {
+			t.Errorf("%s: mode %v, err %v; want 0700", sub, info.Mode().Perm(), err)
+		}
+	}
+	info, err := os.Stat(filepath.Join(dir, "compose.yaml"))
+	if err != nil || info.Mode().Perm() != 0o644 {
+		t.Errorf("compose.yaml: %v %v", info.Mode(), err)
 	}
 }

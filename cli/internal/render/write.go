@@ -7,7 +7,10 @@ import (
 )
 
 // WriteDir writes every rendered file under dir, creating directories as
-// needed; the secrets directory is owner-only.
+// needed. A directory that holds credentials (the secrets, and each
+// service's configs) is owner-only: Redis and Sentinel rewrite their
+// config files in place with looser modes, and the directory keeps them
+// private.
 func WriteDir(dir string, out *Output) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("write rendered files: %w", err)
@@ -16,7 +19,7 @@ func WriteDir(dir string, out *Output) error {
 		path := filepath.Join(dir, filepath.FromSlash(f.Path))
 		parent := filepath.Dir(path)
 		perm := os.FileMode(0o755)
-		if filepath.Base(parent) == SecretsDir {
+		if filepath.Base(parent) == SecretsDir || f.Mode&0o077 == 0 {
 			perm = 0o700
 		}
 		if err := os.MkdirAll(parent, perm); err != nil {
