@@ -9,6 +9,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/hactl/hactl/cli/internal/engine"
+	"github.com/hactl/hactl/cli/internal/probe"
 	"github.com/hactl/hactl/cli/internal/render"
 	"github.com/hactl/hactl/cli/internal/secrets"
 	"github.com/hactl/hactl/cli/internal/topology"
@@ -94,6 +96,28 @@ func topologyWithSecrets(c *cli.Context) (topology.Topology, secrets.Secrets, er
 		return t, sec, fmt.Errorf("project %s has no secrets in %s: it was never brought up here (run hactl up)", t.Project, store.Dir)
 	}
 	return t, sec, err
+}
+
+// stackEnv is what a command acting on a running stack needs.
+type stackEnv struct {
+	t     topology.Topology
+	sec   secrets.Secrets
+	e     engine.Engine
+	probe *probe.Prober
+}
+
+// openStack loads the topology and the secrets of an existing stack and
+// connects to the engine. The caller closes env.e.
+func openStack(c *cli.Context) (*stackEnv, error) {
+	t, sec, err := topologyWithSecrets(c)
+	if err != nil {
+		return nil, err
+	}
+	e, err := openEngine(c.Context)
+	if err != nil {
+		return nil, err
+	}
+	return &stackEnv{t: t, sec: sec, e: e, probe: probe.New(e, t, sec)}, nil
 }
 
 func indent(s string) string {

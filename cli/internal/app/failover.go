@@ -8,10 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/hactl/hactl/cli/internal/desired"
 	"github.com/hactl/hactl/cli/internal/drill"
-	"github.com/hactl/hactl/cli/internal/labels"
-	"github.com/hactl/hactl/cli/internal/probe"
 	"github.com/hactl/hactl/cli/internal/ready"
 )
 
@@ -50,10 +47,12 @@ web apps' durability setting was on.`,
 			if c.Int("rate") < 1 || c.Int("rate") > 5000 {
 				return usagef("--rate must be between 1 and 5000 requests per second, got %d", c.Int("rate"))
 			}
-			t, out, sec, err := desiredWithSecrets(c)
+			env, err := openStack(c)
 			if err != nil {
 				return err
 			}
+			defer env.e.Close()
+			t := env.t
 			var apps []string
 			for _, a := range t.Web.Apps {
 				apps = append(apps, a.Name)
@@ -65,29 +64,13 @@ web apps' durability setting was on.`,
 			if target == drill.TargetHAProxy && mode == drill.Disconnect {
 				return usagef("--mode disconnect does not apply to haproxy: its port is published on the host")
 			}
-			want, err := desired.FromOutput(out)
-			if err != nil {
-				return err
-			}
-			e, err := openEngine(c.Context)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			roles := map[string]string{}
-			var services []string
-			for _, ct := range want.Containers {
-				roles[ct.Service] = ct.Spec.Labels[labels.Role]
-				services = append(services, ct.Service)
-			}
-			p := probe.New(e, t, sec)
 			d := &drill.Drill{
-				Engine: e,
-				Probe:  p,
-				Health: &ready.Waiter{Probe: p, Roles: roles},
+				Engine: env.e,
+				Probe:  env.probe,
+				Health: &ready.Waiter{Probe: env.probe, Roles: t.Roles()},
 				Options: drill.Options{
 					Target: target, Mode: mode, Rate: c.Int("rate"), Hold: c.Duration("hold"),
-					RecoveryTimeout: c.Duration("deadline"), Services: services,
+					RecoveryTimeout: c.Duration("deadline"), Services: t.ServiceNames(),
 				},
 			}
 			report, err := d.Run(c.Context)

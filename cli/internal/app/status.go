@@ -8,7 +8,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/hactl/hactl/cli/internal/probe"
 	"github.com/hactl/hactl/cli/internal/stack"
 )
 
@@ -23,16 +22,13 @@ func statusCommand() *cli.Command {
 			&cli.BoolFlag{Name: "json", Usage: "print as JSON"},
 		},
 		Action: func(c *cli.Context) error {
-			t, sec, err := topologyWithSecrets(c)
+			env, err := openStack(c)
 			if err != nil {
 				return err
 			}
-			e, err := openEngine(c.Context)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			rows, err := stack.Status(c.Context, e, probe.New(e, t, sec))
+			defer env.e.Close()
+			t := env.t
+			rows, err := stack.Status(c.Context, env.e, env.probe)
 			if err != nil {
 				return err
 			}

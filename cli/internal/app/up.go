@@ -8,7 +8,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/hactl/hactl/cli/internal/desired"
-	"github.com/hactl/hactl/cli/internal/labels"
 	"github.com/hactl/hactl/cli/internal/probe"
 	"github.com/hactl/hactl/cli/internal/ready"
 	"github.com/hactl/hactl/cli/internal/stack"
@@ -48,15 +47,11 @@ removes what it created, unless --keep-on-failure.`,
 				return err
 			}
 			defer e.Close()
-			roles := map[string]string{}
-			for _, ct := range want.Containers {
-				roles[ct.Service] = ct.Spec.Labels[labels.Role]
-			}
 			waiter := &ready.Waiter{
 				Probe:   probe.New(e, t, sec),
 				Logs:    ready.LastLogs(e),
 				Timeout: c.Duration("timeout"),
-				Roles:   roles,
+				Roles:   t.Roles(),
 			}
 			res, err := stack.Up(c.Context, e, want, stack.UpOptions{
 				KeepOnFailure: c.Bool("keep-on-failure"),

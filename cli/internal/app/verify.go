@@ -6,7 +6,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/hactl/hactl/cli/internal/probe"
 	"github.com/hactl/hactl/cli/internal/verify"
 )
 
@@ -22,22 +21,18 @@ func verifyCommand() *cli.Command {
 			&cli.BoolFlag{Name: "json", Usage: "print the report as JSON"},
 		},
 		Action: func(c *cli.Context) error {
-			t, sec, err := topologyWithSecrets(c)
+			env, err := openStack(c)
 			if err != nil {
 				return err
 			}
-			e, err := openEngine(c.Context)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
+			defer env.e.Close()
 			w := c.App.Writer
 			asJSON := c.Bool("json")
 			opts := verify.Options{}
 			if !asJSON {
 				opts.Each = func(r verify.Result) { fmt.Fprintln(w, FormatCheck(r)) }
 			}
-			report := verify.Run(c.Context, probe.New(e, t, sec), opts)
+			report := verify.Run(c.Context, env.probe, opts)
 			if asJSON {
 				data, _ := json.MarshalIndent(report, "", "  ")
 				fmt.Fprintln(w, string(data))

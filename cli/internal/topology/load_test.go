@@ -206,3 +206,17 @@ func TestNodesAndSentinelNames(t *testing.T) {
 		t.Fatalf("sentinels = %s", got)
 	}
 }
+
+func TestRoles(t *testing.T) {
+	top := Default()
+	roles := top.Roles()
+	want := map[string]string{"haproxy": "haproxy", "redis-1": "redis", "redis-3": "redis", "sentinel-2": "sentinel", "web-app2": "web"}
+	for svc, role := range want {
+		if roles[svc] != role {
+			t.Errorf("role of %s = %q, want %q", svc, roles[svc], role)
+		}
+	}
+	if len(roles) != 9 || len(top.ServiceNames()) != 9 || top.ServiceNames()[0] != "haproxy" {
+		t.Errorf("roles = %v, names = %v", roles, top.ServiceNames())
+	}
+}

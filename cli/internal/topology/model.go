@@ -6,7 +6,10 @@ package topology
 
 import (
 	"fmt"
+	"sort"
 	"time"
+
+	"github.com/hactl/hactl/cli/internal/labels"
 )
 
 // Topology is one stack.
@@ -126,4 +129,30 @@ type Images struct {
 	Sentinel string
 	HAProxy  string
 	Web      string
+}
+
+// Roles maps every service of the stack to its role: redis, sentinel, web
+// or haproxy (the values of labels.Role).
+func (t Topology) Roles() map[string]string {
+	roles := map[string]string{t.HAProxy.Name: labels.RoleHAProxy}
+	for _, n := range t.Redis.Nodes() {
+		roles[n.Name] = labels.RoleRedis
+	}
+	for _, s := range t.Redis.SentinelNames() {
+		roles[s] = labels.RoleSentinel
+	}
+	for _, a := range t.Web.Apps {
+		roles[a.Name] = labels.RoleWeb
+	}
+	return roles
+}
+
+// ServiceNames lists every service, sorted.
+func (t Topology) ServiceNames() []string {
+	var names []string
+	for name := range t.Roles() {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
 }
