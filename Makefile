@@ -32,9 +32,10 @@ verify:
 down:
 	$(HACTL) down -f $(FILE)
 
-## test: everything, the end-to-end tests on the real engine included
+## test: everything, the end-to-end tests on the real engine included; one
+## package at a time, so that no other test loads the machine during a drill
 test: build
-	HACTL_BIN=$(abspath $(HACTL)) $(GO) test -count=1 -timeout 40m ./...
+	HACTL_BIN=$(abspath $(HACTL)) $(GO) test -p 1 -count=1 -timeout 40m ./...
 
 ## unit: the tests that need no Docker daemon
 unit:
