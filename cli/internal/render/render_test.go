@@ -62,7 +62,7 @@ func TestSentinelConfig(t *testing.T) {
 		t.Fatalf("sentinel.conf must enable resolve-hostnames before monitoring by name:\n%s", conf)
 	}
 	for _, want := range []string{"sentinel announce-hostnames yes\n", "sentinel announce-ip sentinel-2\n",
-		"sentinel down-after-milliseconds mymaster 500\n", "sentinel failover-timeout mymaster 10000\n",
+		"sentinel down-after-milliseconds mymaster 1000\n", "sentinel failover-timeout mymaster 10000\n",
 		"sentinel parallel-syncs mymaster 1\n", "sentinel auth-pass mymaster test-redis-password\n",
 		"requirepass test-sentinel-password\n"} {
 		if !strings.Contains(conf, want) {

@@ -28,7 +28,7 @@ func Default() Topology {
 			MasterName:         "mymaster",
 			Port:               6379,
 			SentinelPort:       26379,
-			DownAfter:          500 * time.Millisecond,
+			DownAfter:          time.Second,
 			FailoverTimeout:    10 * time.Second,
 			ParallelSyncs:      1,
 			MinReplicasToWrite: 1,
