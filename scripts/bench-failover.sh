@@ -52,6 +52,9 @@ cpus=$(nproc)
 mem=$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)
 engine=$(docker version --format '{{.Server.Version}}')
 down_after=$(grep -o 'sentinel down-after-milliseconds mymaster [0-9]*' <("$HACTL" render -f "$FILE" --out "$results/render" >/dev/null; cat "$results/render/sentinel-1/sentinel.conf") | awk '{print $4}')
-header="Command: \`N=$N MODES=\"$MODES\" DOWN_AFTER=$DOWN_AFTER make bench-failover\` (\`hactl failover redis-master --mode MODE --json\`, $N drills a mode, 200 requests/s through HAProxy, durability on, Sentinel down-after ${down_after}ms) on $(date -u +%Y-%m-%d), $cpus cores, $mem, Docker $engine, on a fresh stack of \`examples/article.yaml\` (project and ports moved)."
+settings="N=$N"
+[ "$MODES" != "kill stop pause disconnect" ] && settings="$settings MODES=\"$MODES\""
+[ -n "$DOWN_AFTER" ] && settings="$settings DOWN_AFTER=$DOWN_AFTER"
+header="Command: \`$settings make bench-failover\` (\`hactl failover redis-master --mode MODE --json\`, $N drills a mode, 200 requests/s through HAProxy, durability on, Sentinel down-after ${down_after}ms) on $(date -u +%Y-%m-%d), $cpus cores, $mem, Docker $engine, on a fresh stack of \`examples/article.yaml\` (project and ports moved)."
 go run ./scripts/benchreport -failover "$results" -into "$OUT" -section "$SECTION" -header "$header"
 echo "results in $results; summary in $OUT"
