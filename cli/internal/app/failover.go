@@ -3,6 +3,7 @@ package app
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -58,7 +59,7 @@ web apps' durability setting was on.`,
 				apps = append(apps, a.Name)
 			}
 			target := c.Args().First()
-			if !contains(drill.Targets(apps), target) {
+			if !slices.Contains(drill.Targets(apps), target) {
 				return usagef("unknown failover target %q; choose one of: %s", target, strings.Join(drill.Targets(apps), ", "))
 			}
 			if target == drill.TargetHAProxy && mode == drill.Disconnect {
@@ -89,13 +90,4 @@ web apps' durability setting was on.`,
 			return nil
 		},
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

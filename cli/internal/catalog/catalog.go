@@ -73,16 +73,6 @@ var WebImages = []WebImage{
 	{Tag: "web-gunicorn:v1", Kind: WebGunicorn, Base: Python.Tag()},
 }
 
-// LookupWeb finds a web image by tag.
-func LookupWeb(tag string) (WebImage, bool) {
-	for _, w := range WebImages {
-		if w.Tag == tag {
-			return w, true
-		}
-	}
-	return WebImage{}, false
-}
-
 // LookupRootfs finds a bootstrapped base image by tag.
 func LookupRootfs(tag string) (Rootfs, bool) {
 	for _, r := range Rootfses {

@@ -5,6 +5,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -220,7 +221,7 @@ func Levels(want desired.State) ([][]string, error) {
 				return err
 			}
 			d := level[dep]
-			if contains(c.Ready, dep) {
+			if slices.Contains(c.Ready, dep) {
 				d++
 			}
 			l = max(l, d)
@@ -267,13 +268,4 @@ func topoOrder(want desired.State) []string {
 		visit(c.Service)
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -93,16 +93,6 @@ func (p *Prober) RedisGet(ctx context.Context, node, key string) (string, bool, 
 	return string(out), true, nil
 }
 
-// RedisCount counts the keys with a prefix on one Redis node.
-func (p *Prober) RedisCount(ctx context.Context, node, prefix string) (int, error) {
-	script := "return #redis.call('KEYS', ARGV[1])"
-	out, err := p.redisCLI(ctx, node, p.Topology.Redis.Port, p.Secrets.RedisPassword, "EVAL", script, "0", prefix+"*")
-	if err != nil {
-		return 0, err
-	}
-	return strconv.Atoi(string(out))
-}
-
 func (p *Prober) sentinel(ctx context.Context, sentinel string, args ...string) ([]byte, error) {
 	return p.redisCLI(ctx, sentinel, p.Topology.Redis.SentinelPort, p.Secrets.SentinelPassword, args...)
 }

@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -154,7 +155,7 @@ func (w *Waiter) sentinel(ctx context.Context, s string) error {
 	}
 	up := 0
 	for _, r := range reps {
-		if !hasFlag(r.Flags, "s_down") && !hasFlag(r.Flags, "disconnected") && r.MasterLinkUp {
+		if !slices.Contains(r.Flags, "s_down") && !slices.Contains(r.Flags, "disconnected") && r.MasterLinkUp {
 			up++
 		}
 	}
@@ -183,15 +184,6 @@ func (w *Waiter) haproxy(ctx context.Context) error {
 		return fmt.Errorf("HAProxy lists %d backends, want %d", len(backends), want)
 	}
 	return nil
-}
-
-func hasFlag(flags []string, f string) bool {
-	for _, x := range flags {
-		if x == f {
-			return true
-		}
-	}
-	return false
 }
 
 // LogTail reads a container's last log lines for error reports.

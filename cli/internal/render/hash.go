@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/types"
@@ -35,22 +36,20 @@ func ConfigHash(svc types.ServiceConfig, files []File) string {
 // ServiceFiles lists the rendered files a service reads: those under its
 // bind-mounted config directories and its secrets, in path order.
 func ServiceFiles(svc types.ServiceConfig, files []File) []File {
-	var prefixes []string
+	var dirs, secrets []string
 	for _, v := range svc.Volumes {
 		if v.Type == types.VolumeTypeBind {
-			prefixes = append(prefixes, strings.TrimPrefix(v.Source, "./")+"/")
+			dirs = append(dirs, strings.TrimPrefix(v.Source, "./")+"/")
 		}
 	}
 	for _, s := range svc.Secrets {
-		prefixes = append(prefixes, "secrets/"+s.Source)
+		secrets = append(secrets, SecretsDir+"/"+s.Source)
 	}
 	var out []File
 	for _, f := range files {
-		for _, p := range prefixes {
-			if strings.HasPrefix(f.Path, p) || f.Path == p {
-				out = append(out, f)
-				break
-			}
+		inDir := slices.ContainsFunc(dirs, func(d string) bool { return strings.HasPrefix(f.Path, d) })
+		if inDir || slices.Contains(secrets, f.Path) {
+			out = append(out, f)
 		}
 	}
 	return out

@@ -102,10 +102,6 @@ func From(ctx context.Context) Printer {
 	return &plainPrinter{w: io.Discard, start: time.Now()}
 }
 
-// Finish ends the context's progress output, so that results printed next
-// are not drawn over.
-func Finish(ctx context.Context) { From(ctx).Close() }
-
 // Step reports that work on object started, and returns a function that
 // reports its end: nil error for done, else failed.
 func Step(ctx context.Context, object, text string) func(err error, doneText string) {
